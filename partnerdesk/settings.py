@@ -49,6 +49,13 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "l
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 VENDOR_NAME = env_str("PARTNERDESK_VENDOR_NAME", "BSI")
+# Absolute address of this installation, for links in e-mails and calendar files.
+PARTNERDESK_BASE_URL = env_str("PARTNERDESK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Solutions nobody confirmed close themselves after this many days.
+PARTNERDESK_AUTO_CLOSE_DAYS = env_int("PARTNERDESK_AUTO_CLOSE_DAYS", 10)
+# A check due within this many hours is flagged "due soon".
+PARTNERDESK_CHECK_WARNING_HOURS = env_int("PARTNERDESK_CHECK_WARNING_HOURS", 4)
+PARTNERDESK_MAX_ATTACHMENT_MB = env_int("PARTNERDESK_MAX_ATTACHMENT_MB", 20)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -63,6 +70,8 @@ INSTALLED_APPS = [
     "partnerdesk.parties",
     "partnerdesk.contracts",
     "partnerdesk.accounts",
+    "partnerdesk.tickets",
+    "partnerdesk.schedule",
 ]
 
 MIDDLEWARE = [
@@ -131,12 +140,16 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "de-ch"
 LANGUAGES = [("de-ch", _("Deutsch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Swiss number and date conventions in both languages (see partnerdesk/formats/).
+FORMAT_MODULE_PATH = ["partnerdesk.formats"]
 TIME_ZONE = "Europe/Zurich"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# The project's own static files (stylesheet, vendored htmx) live beside its templates.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "media"
 
 SESSION_COOKIE_HTTPONLY = True
@@ -198,4 +211,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Django's own "django" logger has a console handler of its own in DEBUG; one line each.
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("partnerdesk.accounts.urls")),
     path("partners/", include("partnerdesk.parties.urls")),
     path("contracts/", include("partnerdesk.contracts.urls")),
+    path("tickets/", include("partnerdesk.tickets.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -73,5 +73,5 @@ def user_set_language(*, acting_user: User, language: str) -> None:
     """Remember the person's preferred interface language."""
     if language not in dict(settings.LANGUAGES):
         raise ValidationError({"language": _("Unbekannte Sprache.")})
-    type(acting_user).objects.filter(pk=acting_user.pk).update(language=language)
+    User.objects.filter(pk=acting_user.pk).update(language=language)
     acting_user.language = language

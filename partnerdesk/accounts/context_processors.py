@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from partnerdesk.parties.models import Role
 
@@ -18,12 +19,29 @@ class NavItem:
     url_name: str
     # Who sees it: "vendor", "partner", "customer" (kind of organisation) or a role.
     audience: tuple[str, ...]
+    # A query string for list pages that open pre-filtered (e.g. "kind=customer").
+    query: str = ""
 
 
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("home", _("Übersicht"), "accounts:home", ("vendor", "partner", "customer")),
-    NavItem("partners", _("Partner"), "parties:organisation_list", ("vendor",)),
-    NavItem("customers", _("Kunden"), "parties:organisation_list", ("partner",)),
+    NavItem("queue", _("Warteschlange"), "tickets:ticket_list", ("vendor",), "queue=team"),
+    NavItem("tickets", _("Tickets"), "tickets:ticket_list", ("vendor",), "queue=all"),
+    NavItem("tickets", _("Tickets"), "tickets:ticket_list", ("partner", "customer")),
+    NavItem(
+        "partners",
+        pgettext_lazy("plural", "Partner"),
+        "parties:organisation_list",
+        ("vendor", "customer"),
+        "kind=partner",
+    ),
+    NavItem(
+        "customers",
+        _("Kunden"),
+        "parties:organisation_list",
+        ("vendor", "partner"),
+        "kind=customer",
+    ),
     NavItem(
         "contracts", _("Verträge"), "contracts:contract_list", ("vendor", "partner", "customer")
     ),
@@ -37,11 +55,19 @@ def navigation_for(user) -> list[dict]:
     if not user.is_authenticated:
         return []
     audience = {user.organisation.kind, *user.roles}
-    return [
-        {"key": item.key, "label": item.label, "url": reverse(item.url_name)}
-        for item in NAVIGATION
-        if audience.intersection(item.audience)
-    ]
+    items = []
+    for item in NAVIGATION:
+        if not audience.intersection(item.audience):
+            continue
+        url = reverse(item.url_name)
+        items.append(
+            {
+                "key": item.key,
+                "label": item.label,
+                "url": f"{url}?{item.query}" if item.query else url,
+            }
+        )
+    return items
 
 
 def navigation(request) -> dict:

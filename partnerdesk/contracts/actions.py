@@ -20,7 +20,7 @@ from partnerdesk.contracts.models import (
     SlaCalendar,
 )
 from partnerdesk.lib.permissions import require_role
-from partnerdesk.parties.models import Organisation, Role, User
+from partnerdesk.parties.models import CSTeam, Organisation, Role, User
 
 
 def _next_number(prefix: str, model) -> str:
@@ -44,6 +44,7 @@ def contract_create(
     sla_canton: str = "",
     filers: str = Filers.PARTNER,
     bill_to: str = BillTo.PARTNER,
+    cs_team: CSTeam | None = None,
 ) -> Contract:
     """Create a SaaS contract between ``customer`` and the vendor, optionally naming ``partner``."""
     require_role(acting_user, Role.ADMIN, Role.SALES)
@@ -60,10 +61,21 @@ def contract_create(
         filers=filers,
         bill_to=bill_to,
         hourly_rate=hourly_rate,
+        cs_team=cs_team,
     )
     contract.full_clean()
     contract.save()
     return contract
+
+
+@transaction.atomic
+def service_type_create(*, acting_user: User | None, code: str, name: str) -> ServiceType:
+    """Create a kind of CS service that lead orders can list as free."""
+    require_role(acting_user, Role.ADMIN, Role.SALES)
+    service_type = ServiceType(code=code, name=name.strip())
+    service_type.full_clean()
+    service_type.save()
+    return service_type
 
 
 def order_ensure_partnership(*, partner: Organisation) -> Order:

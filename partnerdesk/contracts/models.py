@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partnerdesk.contracts import calendar
 from partnerdesk.parties.models import Organisation, OrganisationKind, User
 
 
@@ -71,7 +72,10 @@ class BillTo(models.TextChoices):
 
 class ContractQuerySet(models.QuerySet["Contract"]):
     def visible_to(self, user: User) -> ContractQuerySet:
-        """Contracts ``user`` may see: vendor staff all, a partner those naming it, a customer its own."""
+        """Contracts ``user`` may see.
+
+        Vendor staff all, a partner those naming it, a customer its own.
+        """
         if not user.is_authenticated or not user.is_active:
             return self.none()
         org = user.organisation
@@ -106,6 +110,15 @@ class Contract(models.Model):
         null=True,
         blank=True,
         limit_choices_to={"kind": OrganisationKind.PARTNER},
+    )
+    cs_team = models.ForeignKey(
+        "parties.CSTeam",
+        verbose_name=_("CS-Team für Direktkunden"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="direct_contracts",
+        help_text=_("Nur ohne Partner: das CS-Team, das die Tickets des Kunden prüft."),
     )
     product = models.CharField(_("Produkt / Lösung"), max_length=200, blank=True)
     valid_from = models.DateField(_("gültig ab"))
@@ -176,6 +189,11 @@ class Contract(models.Model):
             models.CheckConstraint(
                 condition=Q(hourly_rate__gte=0), name="contract_rate_not_negative"
             ),
+            models.CheckConstraint(
+                condition=Q(partner__isnull=False) | Q(cs_team__isnull=False),
+                name="contract_direct_customer_has_cs_team",
+                violation_error_message=_("Ohne Partner braucht der Vertrag ein CS-Team."),
+            ),
         ]
         indexes = [
             models.Index(fields=["partner", "number"]),
@@ -187,6 +205,34 @@ class Contract(models.Model):
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+    def sla_deadline(
+        self, start: datetime.datetime, hours: float | None = None
+    ) -> datetime.datetime:
+        """When ``hours`` (default: the first-check hours) of this contract's SLA calendar
+        have passed after ``start``."""
+        hours = self.sla_first_check_hours if hours is None else hours
+        if self.sla_calendar == SlaCalendar.BUSINESS_HOURS:
+            return calendar.add_business_hours(start, hours, self.sla_canton)
+        return start + datetime.timedelta(hours=hours)
+
+    def sla_seconds_between(self, start: datetime.datetime, end: datetime.datetime) -> int:
+        """Seconds between ``start`` and ``end`` that count in this contract's SLA calendar."""
+        if self.sla_calendar == SlaCalendar.BUSINESS_HOURS:
+            return calendar.business_seconds_between(start, end, self.sla_canton)
+        return max(0, int((end - start).total_seconds()))
+
+    def rate_visible_to(self, user: User) -> bool:
+        """Vendor staff and the party billed under the contract see its rate."""
+        if user.is_vendor_staff:
+            return True
+        billed_id = self.partner_id if self.bill_to == BillTo.PARTNER else self.customer_id
+        return billed_id is not None and user.organisation_id == billed_id
+
+    @property
+    def contact_team(self):
+        """The CS team that checks tickets under this contract."""
+        return self.partner.cs_team if self.partner_id else self.cs_team
 
     @property
     def partners_may_file(self) -> bool:
@@ -213,6 +259,8 @@ class Contract(models.Model):
                 errors["filers"] = _("Ohne Partner können nur Kundenkontakte Tickets erfassen.")
             if self.bill_to != BillTo.CUSTOMER:
                 errors["bill_to"] = _("Ohne Partner kann nur der Kunde verrechnet werden.")
+            if not self.cs_team_id:
+                errors["cs_team"] = _("Ohne Partner braucht der Vertrag ein CS-Team.")
         if errors:
             raise ValidationError(errors)
 
@@ -243,7 +291,10 @@ class OrderKind(models.TextChoices):
 
 class OrderQuerySet(models.QuerySet["Order"]):
     def visible_to(self, user: User) -> OrderQuerySet:
-        """Orders ``user`` may see: vendor staff all, partner people their partner's, customers none."""
+        """Orders ``user`` may see.
+
+        Vendor staff all, partner people their partner's, customers none.
+        """
         if not user.is_authenticated or not user.is_active:
             return self.none()
         org = user.organisation
@@ -338,14 +389,22 @@ class Order(models.Model):
             ),
             models.CheckConstraint(condition=Q(kind__in=OrderKind.values), name="order_kind_valid"),
             models.CheckConstraint(
-                condition=Q(kind=OrderKind.LEAD, approved_free_hours__gte=0)
+                condition=Q(
+                    kind=OrderKind.LEAD,
+                    approved_free_hours__isnull=False,
+                    approved_free_hours__gte=0,
+                )
                 | (~Q(kind=OrderKind.LEAD) & Q(approved_free_hours__isnull=True)),
                 name="order_lead_has_approved_hours",
                 violation_error_message=_("Nur Lead-Aufträge haben bewilligte Gratisstunden."),
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(kind=OrderKind.ENGAGEMENT, capacity_hours__gte=0)
+                    Q(
+                        kind=OrderKind.ENGAGEMENT,
+                        capacity_hours__isnull=False,
+                        capacity_hours__gte=0,
+                    )
                     & Q(starts_on__isnull=False, ends_on__isnull=False)
                     & Q(ends_on__gte=F("starts_on"))
                 )

@@ -160,7 +160,10 @@ def partner_create(
 def partner_set_coordinator(
     *, acting_user: User | None, partner: Organisation, person: User
 ) -> None:
-    """Make ``person`` (of ``partner``) its one coordinator; the previous one becomes an employee."""
+    """Make ``person`` (of ``partner``) its one coordinator.
+
+    The previous coordinator stays as an employee.
+    """
     require_role(acting_user, Role.ADMIN)
     if person.organisation_id != partner.pk:
         raise ValidationError({"coordinator": _("Die Person gehört nicht zu diesem Partner.")})

@@ -203,6 +203,10 @@ class Organisation(models.Model):
     def is_customer(self) -> bool:
         return self.kind == OrganisationKind.CUSTOMER
 
+    def rate_visible_to(self, user: User) -> bool:
+        """A partner's rate is the vendor's business and the partner's own, nobody else's."""
+        return self.is_partner and (user.is_vendor_staff or user.organisation_id == self.pk)
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.kind == OrganisationKind.PARTNER:
