@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "partnerdesk.contracts",
     "partnerdesk.accounts",
     "partnerdesk.tickets",
+    "partnerdesk.efforts",
+    "partnerdesk.billing",
     "partnerdesk.schedule",
 ]
 

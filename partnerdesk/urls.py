@@ -8,6 +8,8 @@ urlpatterns = [
     path("partners/", include("partnerdesk.parties.urls")),
     path("contracts/", include("partnerdesk.contracts.urls")),
     path("tickets/", include("partnerdesk.tickets.urls")),
+    path("efforts/", include("partnerdesk.efforts.urls")),
+    path("billing/", include("partnerdesk.billing.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

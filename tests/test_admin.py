@@ -17,6 +17,11 @@ CHANGELISTS = [
     "admin:contracts_order_changelist",
     "admin:contracts_servicetype_changelist",
     "admin:accounts_apitoken_changelist",
+    "admin:efforts_booking_changelist",
+    "admin:efforts_bookingquery_changelist",
+    "admin:efforts_budgetevent_changelist",
+    "admin:billing_invoice_changelist",
+    "admin:billing_invoicerun_changelist",
 ]
 
 

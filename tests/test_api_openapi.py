@@ -17,6 +17,9 @@ from openapi_spec_validator import validate
 
 from partnerdesk.accounts.actions import api_token_create
 from partnerdesk.api import api
+from partnerdesk.billing import actions as billing_actions
+from partnerdesk.contracts.models import ServiceType
+from partnerdesk.efforts import actions as effort_actions
 from partnerdesk.tickets import actions as ticket_actions
 from partnerdesk.tickets.models import Priority
 from tests.tickets_helpers import check_ticket, file_ticket
@@ -138,6 +141,56 @@ def _with_attachment(download):
 
 def _in_a_week():
     return (timezone.localdate() + datetime.timedelta(days=7)).isoformat()
+
+
+def _booking(world, *, by=None):
+    """90 minutes by the CS agent on a fresh ticket of the partnership order (partner-billed)."""
+    return effort_actions.booking_create(
+        acting_user=by or world.cs_agent,
+        ticket=file_ticket(world),
+        day=timezone.localdate(),
+        minutes=90,
+        activity=ServiceType.objects.get(code="analyse"),
+        text="Logs analysiert",
+        internal_text="Kunde ungeduldig",
+    )
+
+
+def _query(world):
+    return effort_actions.booking_query_open(
+        acting_user=world.employee, booking=_booking(world), reason="Zu lang"
+    )
+
+
+def _invoice(world, *, issued):
+    """The partner's invoice of this month, issued or a draft."""
+    _booking(world)
+    (invoice,) = billing_actions.invoice_run(
+        acting_user=world.cs_responsible, month=timezone.localdate()
+    )
+    if issued:
+        invoice = billing_actions.invoice_issue(
+            acting_user=world.cs_responsible, invoice=invoice, version=invoice.version
+        )
+    return invoice
+
+
+def _on_booking(call):
+    def run(world, client):
+        return call(client, _booking(world))
+
+    return run
+
+
+def _on_invoice(suffix, *, issued=True, body=None):
+    def run(world, client):
+        invoice = _invoice(world, issued=issued)
+        url = f"/api/v1/invoices/{invoice.pk}{suffix}"
+        if body is None:
+            return client.get(url)
+        return client.post(url, body(invoice), content_type="application/json")
+
+    return run
 
 
 # (method, path) -> (persona, call(world, client) -> response): one authorised call each.
@@ -289,6 +342,110 @@ CALLS = {
         "customer_contact",
         _with_attachment(True),
     ),
+    ("POST", "/api/v1/tickets/{number}/bookings"): (
+        "cs_agent",
+        lambda world, client: client.post(
+            _ticket_url(file_ticket(world), "/bookings"),
+            {
+                "day": timezone.localdate().isoformat(),
+                "duration": "1:30",
+                "activity": "analyse",
+                "text": "Logs analysiert",
+                "internal_text": "Kunde ungeduldig",
+            },
+            content_type="application/json",
+        ),
+    ),
+    ("GET", "/api/v1/bookings/"): (
+        "cs_agent",
+        lambda world, client: (_booking(world), client.get("/api/v1/bookings/", {"person": "me"}))[
+            1
+        ],
+    ),
+    ("GET", "/api/v1/bookings/{booking_id}"): (
+        "coordinator",
+        _on_booking(lambda client, booking: client.get(f"/api/v1/bookings/{booking.pk}")),
+    ),
+    ("PATCH", "/api/v1/bookings/{booking_id}"): (
+        "cs_agent",
+        _on_booking(
+            lambda client, booking: client.patch(
+                f"/api/v1/bookings/{booking.pk}",
+                {"version": booking.version, "duration": "2h"},
+                content_type="application/json",
+            )
+        ),
+    ),
+    ("DELETE", "/api/v1/bookings/{booking_id}"): (
+        "cs_agent",
+        _on_booking(
+            lambda client, booking: client.delete(
+                f"/api/v1/bookings/{booking.pk}?version={booking.version}"
+            )
+        ),
+    ),
+    ("POST", "/api/v1/bookings/{booking_id}/queries"): (
+        "employee",
+        _on_booking(
+            lambda client, booking: client.post(
+                f"/api/v1/bookings/{booking.pk}/queries",
+                {"reason": "Das dauerte keine 90 Minuten."},
+                content_type="application/json",
+            )
+        ),
+    ),
+    ("GET", "/api/v1/queries/"): (
+        "cs_responsible",
+        lambda world, client: (_query(world), client.get("/api/v1/queries/", {"status": "open"}))[
+            1
+        ],
+    ),
+    ("GET", "/api/v1/queries/{query_id}"): (
+        "coordinator",
+        lambda world, client: client.get(f"/api/v1/queries/{_query(world).pk}"),
+    ),
+    ("POST", "/api/v1/queries/{query_id}/resolve"): (
+        "cs_responsible",
+        lambda world, client: client.post(
+            f"/api/v1/queries/{_query(world).pk}/resolve",
+            {"outcome": "corrected", "reason": "Stimmt, 1 Stunde.", "corrected_duration": "1h"},
+            content_type="application/json",
+        ),
+    ),
+    ("GET", "/api/v1/orders/{order_id}/budget"): (
+        "coordinator",
+        lambda world, client: client.get(f"/api/v1/orders/{world.lead_order.pk}/budget"),
+    ),
+    ("POST", "/api/v1/orders/{order_id}/approval"): (
+        "sales",
+        lambda world, client: client.post(
+            f"/api/v1/orders/{world.lead_order.pk}/approval",
+            {"approved_free_hours": "30", "reason": "Grosses Potenzial"},
+            content_type="application/json",
+        ),
+    ),
+    ("POST", "/api/v1/invoice-runs"): (
+        "cs_responsible",
+        lambda world, client: (
+            _booking(world),
+            client.post(
+                "/api/v1/invoice-runs",
+                {"month": f"{timezone.localdate():%Y-%m}"},
+                content_type="application/json",
+            ),
+        )[1],
+    ),
+    ("GET", "/api/v1/invoices/"): (
+        "coordinator",
+        lambda world, client: (_invoice(world, issued=True), client.get("/api/v1/invoices/"))[1],
+    ),
+    ("GET", "/api/v1/invoices/{invoice_id}"): ("coordinator", _on_invoice("")),
+    ("GET", "/api/v1/invoices/{invoice_id}/lines"): ("coordinator", _on_invoice("/lines")),
+    ("POST", "/api/v1/invoices/{invoice_id}/issue"): (
+        "cs_responsible",
+        _on_invoice("/issue", issued=False, body=lambda invoice: {"version": invoice.version}),
+    ),
+    ("GET", "/api/v1/invoices/{invoice_id}/workbook"): ("coordinator", _on_invoice("/workbook")),
 }
 
 

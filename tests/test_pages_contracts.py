@@ -278,6 +278,7 @@ def test_it_shows_an_order_in_a_fixed_number_of_queries(
     client_for, world, django_assert_num_queries
 ):
     client = client_for(world.cs_agent)
-    # session, person, organisation, roles, order, free service types, dedicated staff
-    with django_assert_num_queries(7):
+    # session, person, organisation, roles, order, free service types, dedicated staff,
+    # the lead budget and its journal
+    with django_assert_num_queries(9):
         assert client.get(order_url(world.lead_order)).status_code == 200

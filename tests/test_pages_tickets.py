@@ -628,7 +628,7 @@ def test_it_puts_a_csrf_token_and_the_version_in_every_form(client_for, world):
 
 
 @pytest.mark.parametrize(
-    ("persona", "queries"), [("cs_agent", 8), ("employee", 6), ("customer_contact", 6)]
+    ("persona", "queries"), [("cs_agent", 10), ("employee", 7), ("customer_contact", 7)]
 )
 def test_it_shows_a_ticket_in_a_fixed_number_of_queries(
     client_for, world, django_assert_num_queries, persona, queries
@@ -642,7 +642,8 @@ def test_it_shows_a_ticket_in_a_fixed_number_of_queries(
             upload=SimpleUploadedFile(f"{index}.txt", b"x"),
         )
     client = client_for(world.persona(persona))
-    # session, person, organisation, roles, ticket, journal (+ teams and people for vendor staff)
+    # session, person, organisation, roles, ticket, journal, bookings (+ teams, people and
+    # service types for vendor staff)
     with django_assert_num_queries(queries):
         assert client.get(detail_url(ticket)).status_code == 200
 

@@ -42,7 +42,7 @@ def test_it_raises_due_alerts_through_the_scheduled_job(world):
     with time_machine.travel(start, tick=False):
         ticket = file_ticket(world)
     with time_machine.travel(ticket.check_due_at + datetime.timedelta(minutes=1), tick=False):
-        assert run_due() == ["ticket_jobs"]
+        assert "ticket_jobs" in run_due()
     assert TicketAlert.objects.filter(ticket=ticket, kind=AlertKind.CHECK_BREACHED).count() == 1
 
 

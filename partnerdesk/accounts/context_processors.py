@@ -46,6 +46,15 @@ NAVIGATION: tuple[NavItem, ...] = (
         "contracts", _("Verträge"), "contracts:contract_list", ("vendor", "partner", "customer")
     ),
     NavItem("orders", _("Aufträge"), "contracts:order_list", ("vendor", "partner")),
+    NavItem("efforts", _("Aufwand"), "efforts:week", ("vendor",)),
+    NavItem("bookings", _("Aufwand"), "efforts:booking_list", ("partner",)),
+    NavItem("queries", _("Rückfragen"), "efforts:query_list", (Role.CS_RESPONSIBLE,)),
+    NavItem(
+        "invoices",
+        _("Rechnungen"),
+        "billing:invoice_list",
+        (Role.CS_RESPONSIBLE, Role.ADMIN, "partner", "customer"),
+    ),
     NavItem("tokens", _("API-Schlüssel"), "accounts:tokens", ("vendor", "partner", "customer")),
     NavItem("admin", _("Administration"), "admin:index", (Role.ADMIN,)),
 )

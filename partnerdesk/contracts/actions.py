@@ -101,8 +101,12 @@ def order_create_lead(
     customer: Organisation | None = None,
     free_service_types: Iterable[ServiceType] = (),
     number: str | None = None,
+    now: datetime.datetime | None = None,
 ) -> Order:
-    """Create a lead order with the free CS hours sales/partner management approved."""
+    """Create a lead order with the free CS hours sales/partner management approved.
+
+    The CS team hears of the approval (``efforts.actions.record_lead_approval``).
+    """
     require_role(acting_user, Role.SALES, Role.ADMIN)
     order = Order(
         number=number or _next_number("LA-", Order),
@@ -116,6 +120,9 @@ def order_create_lead(
     order.full_clean()
     order.save()
     order.free_service_types.set(list(free_service_types))
+    from partnerdesk.efforts.actions import record_lead_approval  # effort builds on contracts
+
+    record_lead_approval(order, author=acting_user, now=now)
     return order
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from partnerdesk.contracts.models import Contract, Order, OrderKind
 from partnerdesk.lib.pages import paginate, render_list
+from partnerdesk.parties.models import Role
 
 
 @login_required
@@ -90,6 +91,16 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return order_page(request, pk)
+
+
+def order_page(request: HttpRequest, pk: int, *, raise_form=None, status: int = 200):
+    """The order with its budget: a lead order's free hours (and the form to raise them for
+    sales and partner management), an engagement's capacity per person and ticket."""
+    from partnerdesk.efforts import budgets
+    from partnerdesk.efforts.forms import RaiseApprovalForm
+    from partnerdesk.efforts.models import BudgetEvent
+
     user = request.user
     order = get_object_or_404(
         Order.objects.visible_to(user)
@@ -102,4 +113,16 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "order": order,
         "show_rate": order.partner.rate_visible_to(user),
     }
-    return render(request, "contracts/order_detail.html", context)
+    if order.kind == OrderKind.LEAD:
+        context["lead_budget"] = budgets.lead_budget(order)
+        context["budget_events"] = list(
+            BudgetEvent.objects.filter(order=order)
+            .select_related("author")
+            .order_by("-created_at", "-id")[:10]
+        )
+        if user.is_vendor_staff and user.has_role(Role.SALES, Role.ADMIN):
+            context["raise_form"] = raise_form or RaiseApprovalForm(prefix="raise")
+            context["raise_open"] = raise_form is not None
+    elif order.kind == OrderKind.ENGAGEMENT:
+        context["engagement_budget"] = budgets.engagement_budget(order)
+    return render(request, "contracts/order_detail.html", context, status=status)

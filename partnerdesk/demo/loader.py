@@ -46,6 +46,8 @@ from partnerdesk.parties.actions import (
     vendor_get_or_create,
 )
 from partnerdesk.parties.models import CSTeam, Organisation, OrganisationKind, Role, User
+from partnerdesk.tickets import notifications
+from partnerdesk.tickets.models import Ticket
 from partnerdesk.tickets.selectors import Queue, TicketFilters, ticket_list
 
 DEMO_PASSWORD = "demo"
@@ -97,6 +99,7 @@ class Demo:
     customers: dict[str, Organisation] = field(default_factory=dict)
     contracts: dict[str, Contract] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
+    tickets: dict[str, Ticket] = field(default_factory=dict)
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:
@@ -386,7 +389,7 @@ def _contracts(demo: Demo) -> None:
             customer="kk-rigi",
             partner="limmat",
             product="Versichertenportal",
-            valid_from=datetime.date(year, 1, 1),
+            valid_from=datetime.date(year - 1, 10, 1),
             valid_until=datetime.date(year + 2, 12, 31),
             sla_calendar=SlaCalendar.ON_THE_CLOCK,
             filers=Filers.CUSTOMER,
@@ -408,7 +411,7 @@ def _contracts(demo: Demo) -> None:
             customer="ceresio",
             partner="leman",
             product="Portale clienti acqua e gas",
-            valid_from=datetime.date(year, 3, 1),
+            valid_from=datetime.date(year - 1, 3, 1),
             sla_calendar=SlaCalendar.BUSINESS_HOURS,
             sla_canton=Canton.TI,
             filers=Filers.CUSTOMER,
@@ -442,6 +445,12 @@ def _contracts(demo: Demo) -> None:
 # --- orders ----------------------------------------------------------------------------------
 
 
+def _approved_at(demo: Demo, days_ago: int) -> datetime.datetime:
+    """A morning ``days_ago`` days back: when sales approved a lead order."""
+    day = demo.today - datetime.timedelta(days=days_ago)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 30)))
+
+
 def _lead_orders(demo: Demo) -> None:
     """Sales opportunities with approved free CS hours (partnership orders come with partners)."""
     types = demo.service_types
@@ -452,6 +461,7 @@ def _lead_orders(demo: Demo) -> None:
         title="Lead Stadtwerke Limmattal: Bestellstrecke Glasfaser",
         approved_free_hours=Decimal("24"),
         free_service_types=[types["analyse"], types["konfiguration"]],
+        now=_approved_at(demo, 120),
     )
     demo.orders["lead-leman"] = order_create_lead(
         acting_user=demo.people["sandra"],
@@ -459,6 +469,7 @@ def _lead_orders(demo: Demo) -> None:
         title="Lead Gemeindeverband Lavaux: Offerte Bürgerportal",
         approved_free_hours=Decimal("16"),
         free_service_types=[types["analyse"], types["schulung"]],
+        now=_approved_at(demo, 110),
     )
     demo.orders["lead-alpenblick"] = order_create_lead(
         acting_user=demo.people["thomas"],
@@ -466,6 +477,8 @@ def _lead_orders(demo: Demo) -> None:
         customer=demo.customers["spital-seeland"],
         title="Lead Spital Seeland: Ausbau Zuweiserportal",
         approved_free_hours=Decimal("8"),
+        free_service_types=[types["analyse"]],
+        now=_approved_at(demo, 100),
     )
 
 
@@ -501,6 +514,22 @@ def _tickets(demo: Demo) -> None:
     demo_tickets(demo)
 
 
+def _effort_tickets(demo: Demo) -> None:
+    """Older tickets worked on in the month before last (see ``demo/efforts.py``); filed
+    before the ticket stories so that ticket numbers ascend with time."""
+    from partnerdesk.demo.efforts import demo_effort_tickets
+
+    demo_effort_tickets(demo)
+
+
+def _efforts(demo: Demo) -> None:
+    """Three months of bookings, two issued invoices, queries and budgets
+    (see ``demo/efforts.py``)."""
+    from partnerdesk.demo.efforts import demo_efforts
+
+    demo_efforts(demo)
+
+
 SECTIONS: list[Callable[[Demo], None]] = [
     _vendor_staff,
     _cs_teams,
@@ -510,7 +539,9 @@ SECTIONS: list[Callable[[Demo], None]] = [
     _contracts,
     _lead_orders,
     _engagements,
+    _effort_tickets,
     _tickets,
+    _efforts,
 ]
 
 # The log-in printed per role: (role label, e-mail).
@@ -543,6 +574,13 @@ def _waiting(user: User | None) -> str:
             partner__project_lead=user
         )
         parts.append(f"{escalated.count()} escalated tickets")
+    if user.has_role(Role.CS_RESPONSIBLE):
+        from partnerdesk.billing.models import Invoice
+        from partnerdesk.efforts.models import BookingQuery
+
+        queries = BookingQuery.objects.open().filter(booking__ticket__partner__cs_responsible=user)
+        parts.append(f"{queries.count()} open effort queries")
+        parts.append(f"{Invoice.objects.filter(status='draft').count()} draft invoices")
     return ", ".join(parts)
 
 
@@ -584,7 +622,9 @@ def load_demo() -> DemoLogins:
             "this database holds data that is not the demo's; "
             "use an empty data folder (PARTNERDESK_DATA_DIR) for the demo"
         )
-    with transaction.atomic():
+    # The demo's history happened in the past: nobody is mailed about it (lead approvals,
+    # budget thresholds, ticket events). New actions in the running demo mail as usual.
+    with transaction.atomic(), notifications.muted():
         demo = Demo(today=timezone.localdate())
         for section in SECTIONS:
             section(demo)

@@ -1017,13 +1017,17 @@ class _Story:
     # single steps
     def file(self, at):
         story = self.story
+        order = self.demo.orders[story.order] if story.order else None
+        # Engagement tickets carry the partner's planned effort: 4 to 16 hours per task.
+        planned = self.rng.randint(4, 16) * 60 if order and order.kind == "engagement" else None
         self.ticket = actions.ticket_file(
             acting_user=self.cast.filer,
             customer=self.demo.customers[story.customer],
-            order=self.demo.orders[story.order] if story.order else None,
+            order=order,
             title=story.title,
             description=story.description,
             priority=Priority.URGENT if story.urgent else Priority.NORMAL,
+            planned_minutes=planned,
             now=at,
         ).ticket
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, close_old_connections, transaction
@@ -25,12 +26,30 @@ logger = logging.getLogger("partnerdesk.schedule")
 class PeriodicJob:
     name: str
     task: str  # dotted path of a django.tasks Task
-    every: datetime.timedelta
+    every: datetime.timedelta | None = None
+    # Instead of ``every``: a function giving the slot ``now`` falls in (e.g. month_slot).
+    slots: Callable[[datetime.datetime], datetime.datetime] | None = None
+
+    def slot(self, now: datetime.datetime) -> datetime.datetime:
+        if self.slots is not None:
+            return self.slots(now)
+        assert self.every is not None, f"{self.name}: give every or slots"
+        return slot_of(now, self.every)
+
+
+def month_slot(now: datetime.datetime) -> datetime.datetime:
+    """Midnight of the first of ``now``'s month in local time (Europe/Zurich)."""
+    local = timezone.localtime(now)
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
 JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob(
         "ticket_jobs", "partnerdesk.tickets.jobs.run_ticket_jobs", datetime.timedelta(minutes=5)
+    ),
+    # Once per month, by the first worker tick on or after the 1st (see billing/jobs.py).
+    PeriodicJob(
+        "monthly_invoices", "partnerdesk.billing.jobs.run_monthly_invoices", slots=month_slot
     ),
 )
 
@@ -59,7 +78,7 @@ def run_due(
     now = now or timezone.now()
     started = []
     for job in jobs:
-        if claim(job.name, slot_of(now, job.every)):
+        if claim(job.name, job.slot(now)):
             import_string(job.task).enqueue()
             started.append(job.name)
     return started

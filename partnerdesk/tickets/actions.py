@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partnerdesk.contracts.models import BillTo, Contract, Order
+from partnerdesk.contracts.models import BillTo, Contract, Order, OrderKind
 from partnerdesk.lib.errors import Forbidden, RuleViolation, StaleVersion
 from partnerdesk.parties.models import CSTeam, Organisation, OrganisationKind, Role, User
 from partnerdesk.tickets import notifications
@@ -274,6 +274,7 @@ def ticket_file(
     order: Order | None = None,
     contract: Contract | None = None,
     priority: str = Priority.NORMAL,
+    planned_minutes: int | None = None,
     attachments: list[UploadedFile] = (),
     idempotency_key: str | None = None,
     request_hash: str | None = None,
@@ -306,6 +307,12 @@ def ticket_file(
         errors["description"] = _("Bitte beschreiben Sie das Anliegen.")
     if priority not in Priority.values:
         errors["priority"] = _("Unbekannte Priorität.")
+    if order is not None and order.kind == OrderKind.ENGAGEMENT and not planned_minutes:
+        errors["planned_minutes"] = _(
+            "Beim planbaren Partnersupport gehört zu jedem Ticket der geplante Aufwand."
+        )
+    if planned_minutes is not None and planned_minutes <= 0:
+        errors["planned_minutes"] = _("Der geplante Aufwand muss grösser als null sein.")
     if errors:
         raise ValidationError(errors)
     now = now or timezone.now()
@@ -330,6 +337,7 @@ def ticket_file(
                 title=title,
                 description=description,
                 priority=priority,
+                planned_minutes=planned_minutes,
                 classification=Classification.SUPPORT,
                 phase=Phase.NEW,
                 side=Side.VENDOR,
@@ -746,6 +754,10 @@ def ticket_decide_coverage(
             if ticket.phase != Phase.REJECTED:
                 change = _move(ticket, phase=Phase.REJECTED, now=now)
         _save(ticket, now)
+        # Who pays for the effort follows the decision (invoiced bookings excepted).
+        from partnerdesk.efforts.actions import rederive_ticket
+
+        rederive_ticket(ticket)
         event = _journal(
             ticket,
             EventKind.COVERAGE,

@@ -111,6 +111,12 @@ class Ticket(models.Model):
     priority = models.CharField(
         _("Priorität"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
     )
+    planned_minutes = models.PositiveIntegerField(
+        _("geplanter Aufwand (Minuten)"),
+        null=True,
+        blank=True,
+        help_text=_("Bei planbarem Partnersupport: vom Partner beim Erfassen geschätzt."),
+    )
     classification = models.CharField(
         _("Klassifikation"),
         max_length=20,
@@ -315,14 +321,23 @@ class EventKind(models.TextChoices):
     MEETING = "meeting", _("Besprechung")
     ATTACHMENT = "attachment", _("Anhang")
     ALERT = "alert", _("Hinweis")
+    EFFORT = "effort", _("Aufwand")
+    EFFORT_QUERY = "effort_query", _("Rückfrage zu Aufwand")
 
 
 class TicketEventQuerySet(models.QuerySet["TicketEvent"]):
     def visible_to(self, user: User) -> TicketEventQuerySet:
-        """Journal entries of tickets ``user`` may see; internal notes only for vendor staff."""
+        """Journal entries of tickets ``user`` may see.
+
+        Internal notes only for vendor staff. Effort and its queries are between the vendor
+        and the partner: a customer contact sees the bookings billed to it in the bookings
+        list, not the partner's effort in the journal.
+        """
         events = self.filter(ticket__in=Ticket.objects.visible_to(user))
         if not user.is_authenticated or user.organisation.kind != OrganisationKind.VENDOR:
             events = events.filter(internal=False)
+        if user.is_authenticated and user.organisation.kind == OrganisationKind.CUSTOMER:
+            events = events.exclude(kind__in=[EventKind.EFFORT, EventKind.EFFORT_QUERY])
         return events
 
 

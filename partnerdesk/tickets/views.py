@@ -515,6 +515,7 @@ def _detail(
     failed_form=None,
     error: ActionError | None = None,
     status: int = 200,
+    extra: dict | None = None,
 ) -> HttpResponse:
     user = request.user
     now = timezone.now()
@@ -568,6 +569,12 @@ def _detail(
         "stale": isinstance(error, StaleVersion),
         "failed": failed,
     }
+    if extra is None:
+        # The effort on the ticket: bookings, and the booking and query forms.
+        from partnerdesk.efforts.views import ticket_bookings_context
+
+        extra = ticket_bookings_context(user, ticket)
+    context |= extra
     return render(request, "tickets/ticket_detail.html", context, status=status)
 
 

@@ -53,6 +53,8 @@ def test_it_logs_in_switches_language_and_logs_out(
         "Kunden",
         "Verträge",
         "Aufträge",
+        "Aufwand",
+        "Rechnungen",
         "API-Schlüssel",
     ]
     expect(page.locator(".mainnav__link.is-active")).to_have_text("Übersicht")
@@ -69,6 +71,8 @@ def test_it_logs_in_switches_language_and_logs_out(
         "Customers",
         "Contracts",
         "Orders",
+        "Effort",
+        "Invoices",
         "API keys",
     ]
     expect(page.get_by_role("heading", name="Your contacts at BSI")).to_be_visible()
@@ -142,7 +146,14 @@ def test_it_shows_the_customer_its_overview_and_hides_the_rest(
 ):
     base = live_server.url
     log_in(page, base, live_world.customer_contact.email)
-    assert nav_labels(page) == ["Übersicht", "Tickets", "Partner", "Verträge", "API-Schlüssel"]
+    assert nav_labels(page) == [
+        "Übersicht",
+        "Tickets",
+        "Partner",
+        "Verträge",
+        "Rechnungen",
+        "API-Schlüssel",
+    ]
     expect(page.get_by_role("heading", name="Ihre Verträge")).to_be_visible()
     screenshot(page, "13-home-customer")
     response = page.goto(f"{base}/partners/{live_world.other_partner.pk}/")
