@@ -611,7 +611,7 @@ def test_it_resolves_a_query_with_a_correction_booking(world, client_for):
 
 
 def test_it_writes_off_and_accepts(world, client_for):
-    client = client_for(world.cs_agent)
+    client = client_for(world.cs_responsible)
     written = actions.booking_query_open(
         acting_user=world.employee, booking=book(world), reason="x"
     )
@@ -625,6 +625,17 @@ def test_it_writes_off_and_accepts(world, client_for):
     assert off["status"] == "written_off"
     assert Booking.objects.get(pk=off["correction"]).minutes == -90
     assert kept["status"] == "accepted" and kept["correction"] is None
+
+
+def test_it_leaves_resolving_queries_to_the_cs_responsible(world, client_for):
+    query = actions.booking_query_open(acting_user=world.employee, booking=book(world), reason="x")
+    for persona in ("cs_agent", "expert", "sales"):
+        response = resolve(
+            client_for(world.persona(persona)), query.pk, outcome="accepted", reason="ok"
+        )
+        assert response.status_code == 403, persona
+    query.refresh_from_db()
+    assert query.status == "open"
 
 
 def test_it_refuses_resolving_by_the_partner_twice_or_without_duration(world, client_for):

@@ -309,3 +309,37 @@ def test_it_keeps_partner_effort_out_of_the_customers_journal(world, analyse):
     )
     assert {EventKind.EFFORT, EventKind.EFFORT_QUERY} <= partner_kinds
     assert not {EventKind.EFFORT, EventKind.EFFORT_QUERY} & customer_kinds
+
+
+def test_it_keeps_a_decision_from_being_deleted_by_the_booker(world, analyse):
+    booking = book(world, file_ticket(world), 120, analyse)
+    query = actions.booking_query_open(
+        acting_user=world.coordinator, booking=booking, reason="zu viel"
+    )
+    query = actions.booking_query_resolve(
+        acting_user=world.cs_responsible,
+        query=query,
+        outcome=QueryStatus.WRITTEN_OFF,
+        reason="Kulanz",
+    )
+    correction = query.correction
+    with pytest.raises(RuleViolation) as caught:
+        actions.booking_cancel(
+            acting_user=world.cs_agent, booking=correction, version=correction.version
+        )
+    assert caught.value.code == "correction_readonly"
+    assert sum(b.amount for b in Booking.objects.live()) == Decimal("0.00")
+
+
+def test_it_keeps_a_queried_booking_until_the_query_is_decided(world, analyse):
+    booking = book(world, file_ticket(world), 120, analyse)
+    query = actions.booking_query_open(
+        acting_user=world.coordinator, booking=booking, reason="zu viel"
+    )
+    with pytest.raises(RuleViolation) as caught:
+        actions.booking_cancel(acting_user=world.cs_agent, booking=booking, version=booking.version)
+    assert caught.value.code == "query_open"
+    actions.booking_query_resolve(
+        acting_user=world.cs_responsible, query=query, outcome=QueryStatus.ACCEPTED, reason="stimmt"
+    )
+    actions.booking_cancel(acting_user=world.cs_agent, booking=booking, version=booking.version)

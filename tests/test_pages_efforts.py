@@ -532,7 +532,7 @@ def test_it_lists_open_queries_for_the_cs_responsible_and_resolves_one_corrected
 
 def test_it_keeps_the_input_when_a_resolution_is_incomplete(client_for, world):
     query = open_query(world)
-    response = client_for(world.cs_agent).post(
+    response = client_for(world.cs_responsible).post(
         reverse("efforts:query_resolve", args=[query.pk]),
         {f"r{query.pk}-outcome": "corrected", f"r{query.pk}-reason": "meine Begründung"},
     )
@@ -549,10 +549,11 @@ def test_it_refuses_resolving_by_the_partner_and_resolving_twice(client_for, wor
     url = reverse("efforts:query_resolve", args=[query.pk])
     data = {f"r{query.pk}-outcome": "accepted", f"r{query.pk}-reason": "passt"}
     response = client_for(world.coordinator).post(url, data)
-    assert response.status_code == 403 and "entscheidet der Hersteller" in body(response)
+    assert response.status_code == 403 and "CS-Verantwortliche" in body(response)
     assert client_for(world.outsider_partner).post(url, data).status_code == 404
+    assert client_for(world.cs_agent).post(url, data).status_code == 403
     assert client_for(world.cs_responsible).post(url, data).status_code == 302
-    response = client_for(world.cs_agent).post(url, data)
+    response = client_for(world.admin).post(url, data)
     assert response.status_code == 422 and "bereits entschieden" in body(response)
 
 

@@ -15,6 +15,7 @@ from pydantic import Field
 
 from partnerdesk.billing.models import Invoice, InvoiceLine, InvoiceStatus
 from partnerdesk.efforts.schemas import MONTH_PATTERN
+from partnerdesk.lib.api import DbId
 from partnerdesk.parties.schemas import OrganisationRef
 from partnerdesk.tickets.schemas import PersonOut, StrictIn
 
@@ -104,7 +105,7 @@ class InvoiceDetailOut(InvoiceOut):
 
 class InvoiceListQuery(Schema):
     month: str | None = Field(None, pattern=MONTH_PATTERN, description="YYYY-MM.")
-    party: int | None = Field(None, description="Id of the billed partner or customer.")
+    party: DbId | None = Field(None, description="Id of the billed partner or customer.")
     status: InvoiceStatus | None = None
 
 

@@ -127,7 +127,7 @@ def rederive_ticket(ticket: Ticket) -> None:
     Bookings on an issued invoice stay as they were invoiced; those on a draft follow (and
     leave the draft if their billing changes, to be taken again by the next run).
     """
-    ticket = Ticket.objects.select_related("contract", "order__partner").get(pk=ticket.pk)
+    ticket = _lock_ticket(ticket.pk)
     if ticket.order is not None and ticket.order.kind == OrderKind.LEAD:
         _lead_allocation(ticket.order)
         _rederive_corrections(ticket)
@@ -168,6 +168,19 @@ def _may_edit(user: User, booking: Booking) -> None:
             % {"number": booking.invoice_line.invoice.number},
             code="booking_locked",
         )
+
+
+def _lock_ticket(ticket_id: int) -> Ticket:
+    """Lock the ticket, then its order: bookings, coverage decisions and lead allocations of
+    the same ticket or order wait for each other (always in this order, so never deadlock)."""
+    ticket = (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("contract", "order__partner")
+        .get(pk=ticket_id)
+    )
+    if ticket.order_id is not None:
+        list(Order.objects.select_for_update().filter(pk=ticket.order_id))
+    return ticket
 
 
 def _lock_booking(booking: Booking, version: int | None) -> Booking:
@@ -222,7 +235,7 @@ def booking_create(
             {"duration": _("Die Dauer muss zwischen 1 Minute und 24 Stunden liegen.")}
         )
     with transaction.atomic():
-        ticket = Ticket.objects.select_related("contract", "order__partner").get(pk=ticket.pk)
+        ticket = _lock_ticket(ticket.pk)
         booking = Booking(
             ticket=ticket,
             person=acting_user,
@@ -276,6 +289,7 @@ def booking_update(
             {"duration": _("Die Dauer muss zwischen 1 Minute und 24 Stunden liegen.")}
         )
     with transaction.atomic():
+        _lock_ticket(booking.ticket_id)
         booking = _lock_booking(booking, version)
         _may_edit(acting_user, booking)
         if booking.kind != BookingKind.WORK:
@@ -321,8 +335,19 @@ def booking_cancel(
     _require_vendor(acting_user)
     now = now or timezone.now()
     with transaction.atomic():
+        _lock_ticket(booking.ticket_id)
         booking = _lock_booking(booking, version)
         _may_edit(acting_user, booking)
+        if booking.kind != BookingKind.WORK:
+            raise RuleViolation(
+                _("Korrekturen aus einem Entscheid werden nicht gelöscht."),
+                code="correction_readonly",
+            )
+        if booking.queries.filter(status=QueryStatus.OPEN).exists():
+            raise RuleViolation(
+                _("Zu dieser Buchung ist eine Rückfrage offen: bitte zuerst entscheiden."),
+                code="query_open",
+            )
         _release_from_draft(booking)
         booking.cancelled_at = now
         booking.version = F("version") + 1
@@ -450,8 +475,8 @@ def booking_query_resolve(
 ) -> BookingQuery:
     """Resolve a query: accepted (the booking stands), corrected (a correction to the new
     duration), written off (a correction that frees the billed time). Journaled on the ticket."""
-    if not acting_user.is_vendor_staff:
-        raise Forbidden(_("Rückfragen entscheidet der Hersteller."))
+    if not (acting_user.is_vendor_staff and acting_user.has_role(Role.CS_RESPONSIBLE, Role.ADMIN)):
+        raise Forbidden(_("Rückfragen entscheidet die/der CS-Verantwortliche."))
     now = now or timezone.now()
     reason = reason.strip()
     if outcome not in (QueryStatus.ACCEPTED, QueryStatus.CORRECTED, QueryStatus.WRITTEN_OFF):
@@ -469,6 +494,8 @@ def booking_query_resolve(
                 _("Diese Rückfrage ist bereits entschieden."), code="query_resolved"
             )
         original = query.booking
+        if original.cancelled_at is not None:
+            raise RuleViolation(_("Diese Buchung wurde gelöscht."), code="booking_cancelled")
         correction = None
         if outcome == QueryStatus.CORRECTED:
             if corrected_minutes is None or corrected_minutes < 0:

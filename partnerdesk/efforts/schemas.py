@@ -36,6 +36,7 @@ from partnerdesk.efforts.models import (
     BudgetEvent,
     QueryStatus,
 )
+from partnerdesk.lib.api import DbId
 from partnerdesk.parties.models import OrganisationKind
 from partnerdesk.parties.schemas import OrganisationRef
 from partnerdesk.tickets.schemas import PersonOut, StrictIn, VersionIn
@@ -166,11 +167,11 @@ class BookingOut(Schema):
 
 class BookingListQuery(Schema):
     person: str | None = Field(
-        None, pattern=r"^(me|\d+)$", description="`me` or the id of a person."
+        None, pattern=r"^(me|\d{1,18})$", description="`me` or the id of a person."
     )
     ticket: str | None = Field(None, max_length=20, description="The ticket's number.")
-    partner: int | None = Field(None, description="Id of the ticket's partner.")
-    customer: int | None = Field(None, description="Id of the ticket's customer.")
+    partner: DbId | None = Field(None, description="Id of the ticket's partner.")
+    customer: DbId | None = Field(None, description="Id of the ticket's customer.")
     month: str | None = Field(None, pattern=MONTH_PATTERN, description="YYYY-MM.")
     date_from: datetime.date | None = Field(None, alias="from", description="From this day on.")
     date_to: datetime.date | None = Field(None, alias="to", description="Up to this day.")
@@ -243,9 +244,9 @@ class QueryOut(Schema):
 
 class QueryListQuery(Schema):
     status: QueryStatus | None = None
-    partner: int | None = Field(None, description="Id of the ticket's partner.")
+    partner: DbId | None = Field(None, description="Id of the ticket's partner.")
     ticket: str | None = Field(None, max_length=20, description="The ticket's number.")
-    booking: int | None = Field(None, description="Id of the booking.")
+    booking: DbId | None = Field(None, description="Id of the booking.")
 
 
 # --- budgets ----------------------------------------------------------------------------

@@ -82,7 +82,9 @@ def _week_start(value: str | None, today: datetime.date) -> datetime.date:
     if value:
         try:
             year, week = value.upper().split("-W")
-            return datetime.date.fromisocalendar(int(year), int(week), 1)
+            # Years 2..9998 only: the page links to the weeks before and after.
+            if 2 <= int(year) <= 9998:
+                return datetime.date.fromisocalendar(int(year), int(week), 1)
         except (ValueError, TypeError):
             pass
     return today - datetime.timedelta(days=today.weekday())
@@ -469,7 +471,9 @@ def _month_start(value: str | None, today: datetime.date) -> datetime.date:
     if value:
         try:
             year, month = value.split("-")
-            return datetime.date(int(year), int(month), 1)
+            # Years 2..9998 only: the page links to the months before and after.
+            if 2 <= int(year) <= 9998:
+                return datetime.date(int(year), int(month), 1)
         except (ValueError, TypeError):
             pass
     return today.replace(day=1)
@@ -573,10 +577,11 @@ def _query_list_context(request: HttpRequest, *, failed: int | None = None, fail
         queries = queries.filter(booking__ticket__partner__cs_responsible=user)
     page = paginate(request, queries)
     page.object_list = list(page.object_list)
-    may_resolve = user.is_vendor_staff
+    # Queries are decided by the CS responsible (or an admin), as at the ticket meeting.
+    may_resolve = user.is_vendor_staff and user.has_role(Role.CS_RESPONSIBLE, Role.ADMIN)
     for query in page.object_list:
         booking = query.booking
-        booking.show_amount = may_resolve or booking.bill_to_id == user.organisation_id
+        booking.show_amount = user.is_vendor_staff or booking.bill_to_id == user.organisation_id
         if may_resolve and query.status == QueryStatus.OPEN:
             query.form = (
                 failed_form
@@ -591,6 +596,7 @@ def _query_list_context(request: HttpRequest, *, failed: int | None = None, fail
         "mine": request.GET.get("mine") == "1",
         "open_count": open_count,
         "may_resolve": may_resolve,
+        "vendor_view": user.is_vendor_staff,
         "is_cs_responsible": user.has_role(Role.CS_RESPONSIBLE),
     }
 

@@ -6,7 +6,7 @@ mount them without an import cycle.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
@@ -16,6 +16,11 @@ from pydantic import Field
 
 if TYPE_CHECKING:
     from partnerdesk.parties.models import User
+
+
+# An id as the database stores it (a signed 64-bit integer): larger values are refused as
+# invalid input instead of overflowing the database driver.
+DbId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class ErrorOut(Schema):

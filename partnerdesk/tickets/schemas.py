@@ -21,7 +21,7 @@ from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from partnerdesk.contracts.models import BillTo, Canton, SlaCalendar
-from partnerdesk.lib.api import ErrorOut
+from partnerdesk.lib.api import DbId, ErrorOut
 from partnerdesk.lib.markdown import render_markdown
 from partnerdesk.parties.schemas import OrganisationRef
 from partnerdesk.tickets import selectors
@@ -220,9 +220,9 @@ class TicketListQuery(Schema):
     )
     phase: Phase | None = None
     side: Side | None = None
-    customer: int | None = Field(None, description="Id of the customer.")
-    partner: int | None = Field(None, description="Id of the partner.")
-    order: int | None = Field(None, description="Id of the order.")
+    customer: DbId | None = Field(None, description="Id of the customer.")
+    partner: DbId | None = Field(None, description="Id of the partner.")
+    order: DbId | None = Field(None, description="Id of the order.")
     overdue: bool | None = Field(None, description="A missed first check or a passed estimate.")
     escalated: bool | None = None
     open: bool | None = Field(None, description="true: not closed or rejected.")
@@ -241,11 +241,11 @@ class StrictIn(Schema):
 
 
 class TicketFileIn(StrictIn):
-    customer_id: int = Field(description="The affected customer.")
-    order_id: int | None = Field(
+    customer_id: DbId = Field(description="The affected customer.")
+    order_id: DbId | None = Field(
         None, description="Partner people: the partnership order, a lead order or engagement."
     )
-    contract_id: int | None = Field(
+    contract_id: DbId | None = Field(
         None, description="The SaaS contract; by default the valid one for this customer."
     )
     title: str = Field(max_length=200)
@@ -260,7 +260,7 @@ class VersionIn(StrictIn):
 class CheckIn(VersionIn):
     next_steps: str
     estimated_resolution_on: datetime.date
-    responsible_person_id: int | None = Field(
+    responsible_person_id: DbId | None = Field(
         None, description="The vendor person who works the ticket; by default you."
     )
 
@@ -272,13 +272,13 @@ class EstimateIn(VersionIn):
 
 class HandOverIn(VersionIn):
     phase: Phase
-    team_id: int | None = Field(None, description="A CS team (vendor phases only).")
-    person_id: int | None = Field(None, description="A person of the phase's side.")
+    team_id: DbId | None = Field(None, description="A CS team (vendor phases only).")
+    person_id: DbId | None = Field(None, description="A person of the phase's side.")
     comment: str = ""
 
 
 class QuestionIn(VersionIn):
-    person_id: int = Field(description="A person of the ticket's partner or customer.")
+    person_id: DbId = Field(description="A person of the ticket's partner or customer.")
     question: str
 
 
