@@ -558,6 +558,10 @@ LOGINS: tuple[tuple[str, str], ...] = (
 )
 
 
+def _counted(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
 def _waiting(user: User | None) -> str:
     """What waits for ``user``: the CS team queue, tickets handed to them, escalations."""
     if user is None:
@@ -568,19 +572,20 @@ def _waiting(user: User | None) -> str:
         parts.append(f"{count} in the CS team queue")
     mine = ticket_list(user, TicketFilters(queue=Queue.MINE)).count()
     if mine:
-        parts.append(f"{mine} tickets waiting")
+        parts.append(_counted(mine, "ticket waiting", "tickets waiting"))
     if user.has_role(Role.PROJECT_LEAD):
         escalated = ticket_list(user, TicketFilters(queue=Queue.ESCALATED)).filter(
             partner__project_lead=user
         )
-        parts.append(f"{escalated.count()} escalated tickets")
+        parts.append(_counted(escalated.count(), "escalated ticket", "escalated tickets"))
     if user.has_role(Role.CS_RESPONSIBLE):
         from partnerdesk.billing.models import Invoice
         from partnerdesk.efforts.models import BookingQuery
 
         queries = BookingQuery.objects.open().filter(booking__ticket__partner__cs_responsible=user)
-        parts.append(f"{queries.count()} open effort queries")
-        parts.append(f"{Invoice.objects.filter(status='draft').count()} draft invoices")
+        parts.append(_counted(queries.count(), "open effort query", "open effort queries"))
+        drafts = Invoice.objects.filter(status="draft").count()
+        parts.append(_counted(drafts, "draft invoice", "draft invoices"))
     return ", ".join(parts)
 
 
